@@ -1,0 +1,197 @@
+"""The command line: flags -> Settings -> one library call -> renderer -> exit code.
+
+Only this module turns library errors into one-line messages and exit codes.
+Heavy modules (torch, the models, trafilatura) are imported inside commands so
+that ``provenance --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from . import __version__
+from .errors import ExitCode, InputError, ProvenanceError
+from .settings import Settings
+
+FAIL_ON = ("altered", "invented", "unverifiable")
+
+
+def _fail(message: str, code: ExitCode) -> None:
+    click.echo(f"provenance: error: {message}", err=True)
+    sys.exit(int(code))
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Library errors -> one line on stderr and the documented exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ProvenanceError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(int(ExitCode.OK))
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks for users
+            if os.environ.get("PROVENANCE_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set PROVENANCE_DEBUG=1 for details)",
+                  ExitCode.INTERNAL)
+
+    return wrapper
+
+
+def build_settings(*, encoder: str = "minilm", checker: bool = True, top_k: int = 3) -> Settings:
+    """The one place flags become Settings."""
+    return Settings(encoder=encoder, use_checker=checker, top_k=top_k)
+
+
+def _parse_fail_on(values: tuple[str, ...]) -> frozenset[str]:
+    out = set()
+    for v in values:
+        for part in v.split(","):
+            part = part.strip().lower()
+            if part:
+                if part not in FAIL_ON:
+                    raise click.BadParameter(f"{part!r} is not one of {', '.join(FAIL_ON)}", param_hint="--fail-on")
+                out.add(part)
+    return frozenset(out)
+
+
+def _exit_for(reports, fail_on: frozenset[str]) -> int:
+    if not fail_on:
+        return int(ExitCode.OK)
+    for r in reports:
+        if any(v.label.value in fail_on for v in r.verdicts):
+            return int(ExitCode.FINDINGS)
+    return int(ExitCode.OK)
+
+
+def render_report(report, fmt: str, output: str) -> None:
+    """Pick the renderer; write atomically (or to stdout for '-')."""
+    from .report import write_atomic
+
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from .report import terminal
+
+        if output == "-":
+            terminal.render(report, Console(stderr=False, highlight=False))
+            return
+        import io
+
+        buf = io.StringIO()
+        terminal.render(report, Console(file=buf, width=100, highlight=False, color_system=None))
+        write_atomic(buf.getvalue(), output)
+        return
+    if fmt == "json":
+        from .report import json as json_report
+
+        write_atomic(json_report.render(report), output)
+        return
+    if fmt == "markdown":
+        from .report import markdown
+
+        write_atomic(markdown.render(report), output)
+        return
+    if fmt == "html":
+        from .report import html
+
+        write_atomic(html.render(report), output)
+        return
+    raise InputError(f"unknown format {fmt!r}")
+
+
+_common = [
+    click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html"]), default="terminal",
+                 show_default=True, help="Report format."),
+    click.option("-o", "--output", default="-", show_default=True, metavar="PATH",
+                 help="Write the report here ('-' is stdout). Written atomically."),
+    click.option("--fail-on", multiple=True, metavar="LABELS",
+                 help="Exit 1 if any statement has one of these labels (altered,invented,unverifiable)."),
+    click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker."),
+    click.option("--encoder", type=click.Choice(["minilm", "hashing"]), default="minilm", hidden=True,
+                 help="Sentence encoder (hashing: a tiny deterministic one, for tests)."),
+]
+
+
+def common_options(fn: Callable) -> Callable:
+    for option in reversed(_common):
+        fn = option(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="provenance")
+def main() -> None:
+    """Check a summary against the original it claims to summarize.
+
+    Each statement of the summary is labelled supported, altered (a detail
+    changed: we show which), invented (nothing in the source backs it) or
+    unverifiable (the source could not be obtained).
+
+    Exit codes: 0 done; 1 --fail-on matched; 2 usage or input error;
+    3 the source could not be retrieved; 70 internal error; 130 interrupted.
+    """
+
+
+@main.command()
+@click.argument("summary", metavar="SUMMARY")
+@click.argument("source", metavar="SOURCE")
+@common_options
+@handle_errors
+def compare(summary: str, source: str, fmt: str, output: str, fail_on: tuple[str, ...], no_checker: bool,
+            encoder: str) -> None:
+    """Compare SUMMARY with SOURCE (files: text, Markdown or HTML; '-' is stdin)."""
+    failing = _parse_fail_on(fail_on)
+    if summary == "-" and source == "-":
+        raise InputError("only one of SUMMARY and SOURCE can be '-' (stdin)")
+    settings = build_settings(encoder=encoder, checker=not no_checker)
+    from .retrieve.local import read_document
+
+    summary_doc = read_document(summary, settings.max_input_bytes, role="summary")
+    source_doc = read_document(source, settings.max_input_bytes, role="source")
+    from .pipeline import get_engine
+
+    report = get_engine(settings).compare(summary_doc, source_doc)
+    render_report(report, fmt, output)
+    sys.exit(_exit_for([report], failing))
+
+
+@main.command()
+@click.argument("pairs", metavar="PAIRS.jsonl")
+@click.option("-o", "--output", required=True, metavar="RESULTS.jsonl", help="Where to write one JSON report per line.")
+@click.option("--fail-on", multiple=True, metavar="LABELS", help="Exit 1 if any statement has one of these labels.")
+@click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker.")
+@click.option("--chunk", default=32, show_default=True, help="Pairs per encoder batch.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--encoder", type=click.Choice(["minilm", "hashing"]), default="minilm", hidden=True)
+@handle_errors
+def batch(pairs: str, output: str, fail_on: tuple[str, ...], no_checker: bool, chunk: int, quiet: bool,
+          encoder: str) -> None:
+    """Compare many text pairs: each line of PAIRS.jsonl is {"id", "summary", "source"}.
+
+    Each output line is {"id", ...} with the same fields as `compare --format json`.
+    Malformed lines are reported on stderr with their line number and skipped.
+    """
+    failing = _parse_fail_on(fail_on)
+    settings = build_settings(encoder=encoder, checker=not no_checker)
+    from .batch import run_batch
+
+    reports_flagged = run_batch(pairs, output, settings, chunk=chunk, quiet=quiet, fail_on=failing)
+    sys.exit(int(ExitCode.FINDINGS) if reports_flagged else int(ExitCode.OK))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

