@@ -74,7 +74,7 @@ class ConsistencyChecker:
         except Exception as exc:
             raise ModelError(f"could not load the consistency checker from {directory}: {exc}") from exc
         tok.no_padding()
-        tok.enable_truncation(max_length=int(config.get("max_length", 160)), strategy="only_first")
+        tok.enable_truncation(max_length=int(config.get("max_length", 160)), strategy="longest_first")
         return cls(session, tok, config, str(directory))
 
     @classmethod

@@ -189,7 +189,8 @@ def compress(doc) -> str | None:
         if leading:
             start, end = sub.start_char, after.idx + 1
         elif inner:
-            start, end = before.idx, sub.end_char
+            # "Smith, who founded it in 1990, will retire" -> "Smith will retire": both commas go.
+            start, end = before.idx, after.idx + 1
         else:
             start, end = before.idx, sub.end_char
         # Keep at least a subject and a verb: the remainder must still be a clause.
