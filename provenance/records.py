@@ -153,6 +153,9 @@ class Report:
     notices: tuple[Notice, ...] = ()
     retrieval: Retrieval | None = None
     id: str | None = None
+    # When the check ran (ISO 8601, set by whoever makes the Report): renderers
+    # show it instead of reading their own clock, so golden reports stay stable.
+    checked_at: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
