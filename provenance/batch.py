@@ -21,14 +21,18 @@ from .records import Document
 from .settings import Settings
 
 
-def read_pairs(path: str, max_bytes: int, problems: list[str]) -> Iterator[Pair]:
-    """Valid pairs of a JSONL file; malformed lines are described in ``problems``."""
+def _check_input(path: str) -> None:
     if path != "-":
         p = Path(path)
         if not p.exists():
             raise InputError(f"pairs file not found: {path}")
         if p.is_dir():
             raise InputError(f"pairs file is a directory: {path}")
+
+
+def read_pairs(path: str, max_bytes: int, problems: list[str]) -> Iterator[Pair]:
+    """Valid pairs of a JSONL file; malformed lines are described in ``problems``."""
+    _check_input(path)
     try:
         fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
     except OSError as exc:
@@ -80,6 +84,7 @@ def run_batch(path: str, output: str, settings: Settings, chunk: int = 32, quiet
 
     from .report.json import render_line
 
+    _check_input(path)
     engine = get_engine(settings)
     problems: list[str] = []
     total = _count_lines(path)

@@ -40,7 +40,7 @@ _NUM_RE = re.compile(
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?",
     re.I,
 )
-_SCORE_RE = re.compile(r"(?<![\d.,])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d.,%])")
+_SCORE_RE = re.compile(r"(?<![\d.,])(?<![\d][.,])(\d{1,3})\s?[-–]\s?(\d{1,3})(?!\d|[.,]\d|\s?%)")
 _WORDNUM_RE = re.compile(
     r"\b(?P<frac>(?:a|one|two|three)[\s-](?:half|third|thirds|quarter|quarters|fifth|tenth))\b|"
     r"\b(?P<word>" + "|".join(sorted(_WORD_NUM, key=len, reverse=True)) + r")\b"
@@ -371,6 +371,32 @@ def check_negation(statement: str, window: str) -> bool:
     return (len(_cues(statement, NEGATION)) % 2) != (len(_cues(window, NEGATION)) % 2)
 
 
+def _negation_change(statement: str, s_base: int, window: str, w_base: int) -> Change:
+    """Point at the negated phrase on the side that has the cue, and at the
+    same place on the other side (the word before the cue anchors it)."""
+    cue_re = re.compile(r"\b(?:" + "|".join(sorted(NEGATION - {"n't"}, key=len, reverse=True)) + r")\b|n't", re.I)
+    sm, wm = cue_re.search(statement), cue_re.search(window)
+
+    def anchor(text_with: str, m: re.Match[str], other: str) -> re.Match[str] | None:
+        before = re.findall(r"\w+", text_with[: m.start()])
+        if before:
+            return re.search(r"\b" + re.escape(before[-1]) + r"\b", other, re.I)
+        return None
+
+    if sm is None and wm is not None:
+        sm = anchor(window, wm, statement)
+    elif wm is None and sm is not None:
+        wm = anchor(statement, sm, window)
+    s_start, s_end = (sm.start(), sm.end()) if sm else (0, min(len(statement), 40))
+    return Change(
+        "negation",
+        _phrase(statement, s_start, s_end, 2),
+        _phrase(window, wm.start(), wm.end(), 2) if wm else None,
+        s_base + s_start, s_base + s_end,
+        (w_base + wm.start()) if wm else None, (w_base + wm.end()) if wm else None,
+        "one side negates what the other affirms")
+
+
 def check_hedge(statement: str, s_base: int, window: str, w_base: int) -> list[Change]:
     s_words = words(statement)
     w_words = words(window)
@@ -475,16 +501,7 @@ def run_checks(statement: str, s_base: int, s_ents: list[Entity], window: str, w
     changes += ent_changes
     negation = check_negation(statement, window)
     if negation:
-        cue = next(iter(_cues(statement, NEGATION) or _cues(window, NEGATION)), "not")
-        sm = re.search(r"\b" + re.escape(cue) + r"\b|n't", statement, re.I)
-        wm = re.search(r"\b" + re.escape(cue) + r"\b|n't", window, re.I)
-        changes.append(Change(
-            "negation",
-            _phrase(statement, sm.start(), sm.end()) if sm else statement[:40],
-            _phrase(window, wm.start(), wm.end()) if wm else None,
-            s_base + (sm.start() if sm else 0), s_base + (sm.end() if sm else min(len(statement), 40)),
-            (w_base + wm.start()) if wm else None, (w_base + wm.end()) if wm else None,
-            "one side negates what the other affirms"))
+        changes.append(_negation_change(statement, s_base, window, w_base))
     hedge = check_hedge(statement, s_base, window, w_base)
     changes += hedge
     antonyms = check_antonyms(statement, s_base, window, w_base)
