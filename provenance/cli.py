@@ -51,9 +51,28 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def build_settings(*, encoder: str = "minilm", checker: bool = True, top_k: int = 3) -> Settings:
-    """The one place flags become Settings."""
-    return Settings(encoder=encoder, use_checker=checker, top_k=top_k)
+def build_settings(*, encoder: str = "minilm", checker: bool = True, top_k: int = 3, **retrieval) -> Settings:
+    """The one place flags become Settings.  ``retrieval`` takes the `check` flags:
+    source_archive, allow_private, offline, refresh, ignore_robots, cache, timeout."""
+    settings = Settings(encoder=encoder, use_checker=checker, top_k=top_k)
+    if retrieval:
+        changes: dict = {
+            "archive": retrieval.get("source_archive", True),
+            "allow_private": retrieval.get("allow_private", False),
+            "offline": retrieval.get("offline", False),
+            "refresh": retrieval.get("refresh", False),
+            "respect_robots": not retrieval.get("ignore_robots", False),
+        }
+        if retrieval.get("offline") and retrieval.get("refresh"):
+            raise click.UsageError("--offline and --refresh contradict each other")
+        if retrieval.get("cache"):
+            changes["cache_path"] = retrieval["cache"]
+        if retrieval.get("timeout") is not None:
+            if retrieval["timeout"] <= 0:
+                raise click.BadParameter("must be more than 0 seconds", param_hint="--timeout")
+            changes["timeout"] = float(retrieval["timeout"])
+        settings = settings.with_(**changes)
+    return settings
 
 
 def _parse_fail_on(values: tuple[str, ...]) -> frozenset[str]:
@@ -191,6 +210,47 @@ def batch(pairs: str, output: str, fail_on: tuple[str, ...], no_checker: bool, c
 
     reports_flagged = run_batch(pairs, output, settings, chunk=chunk, quiet=quiet, fail_on=failing)
     sys.exit(int(ExitCode.FINDINGS) if reports_flagged else int(ExitCode.OK))
+
+
+@main.command()
+@click.argument("summary", metavar="SUMMARY")
+@click.option("--source", "source_url", metavar="URL",
+              help="The original's URL (default: the one the summary cites).")
+@click.option("--no-archive", is_flag=True, help="Do not fall back to an Internet Archive copy.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow fetching from loopback, private and link-local addresses (refused by default).")
+@click.option("--offline", is_flag=True, help="Use only the page cache; never the network.")
+@click.option("--refresh", is_flag=True, help="Refetch pages even when they are in the cache.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch even where robots.txt disallows it.")
+@click.option("--cache", "cache", metavar="PATH", default=None,
+              help="Page cache file (default: $PROVENANCE_CACHE or ~/.cache/provenance/pages.sqlite3).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Wall-clock limit per fetch, redirects included (default 20).")
+@common_options
+@handle_errors
+def check(summary: str, source_url: str | None, no_archive: bool, allow_private: bool, offline: bool,
+          refresh: bool, ignore_robots: bool, cache: str | None, timeout: float | None, fmt: str, output: str,
+          fail_on: tuple[str, ...], no_checker: bool, encoder: str) -> None:
+    """Check SUMMARY (a file, '-' or a URL) against the original it cites.
+
+    The original is found in the summary's citation lines ("Read the full
+    article at", "Source:", "Originally published at" ...) or its page's
+    JSON-LD/meta tags, or given with --source; it is fetched safely, from the
+    Internet Archive when the site no longer has it, and cached.  Exits 3 when
+    the original could not be retrieved (all statements are then unverifiable).
+    """
+    failing = _parse_fail_on(fail_on)
+    settings = build_settings(encoder=encoder, checker=not no_checker, source_archive=not no_archive,
+                              allow_private=allow_private, offline=offline, refresh=refresh,
+                              ignore_robots=ignore_robots, cache=cache, timeout=timeout)
+    from .retrieve.check import check as run_check
+
+    report = run_check(summary, source_url, settings)
+    render_report(report, fmt, output)
+    code = _exit_for([report], failing)
+    if code == ExitCode.OK and report.retrieval is not None and not report.retrieval.ok:
+        code = int(ExitCode.SOURCE_UNAVAILABLE)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

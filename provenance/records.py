@@ -137,8 +137,10 @@ class Retrieval:
     archive_url: str | None = None
     archive_timestamp: str | None = None
     message: str = ""
-    candidates: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()  # other URLs the summary cites, not used (preference order)
     retrieved_at: str | None = None
+    found_by: str | None = None  # how requested_url was chosen: "--source", "read_full_line", "jsonld_isBasedOn" ...
+    original_status: str | None = None  # with status "archived": what happened to the original (not_found ...)
 
     @property
     def ok(self) -> bool:

@@ -36,13 +36,16 @@ def _notice(n: Notice) -> dict:
     return {"code": n.code, "message": n.message, "start": n.start, "end": n.end}
 
 
-def _retrieval(r: Retrieval | None) -> dict | None:
+def _retrieval(r: Retrieval | None, source=None) -> dict | None:
     if r is None:
         return None
     return {"requested_url": r.requested_url, "final_url": r.final_url, "status": r.status,
             "http_status": r.http_status, "from_cache": r.from_cache, "archive_url": r.archive_url,
             "archive_timestamp": r.archive_timestamp, "message": r.message, "candidates": list(r.candidates),
-            "retrieved_at": r.retrieved_at}
+            "retrieved_at": r.retrieved_at, "found_by": r.found_by, "original_status": r.original_status,
+            # the original as extracted (also under "source"), so the retrieval section reads on its own
+            "title": source.title if source else None, "author": source.author if source else None,
+            "date": source.date if source else None}
 
 
 def to_dict(report: Report) -> dict:
@@ -60,7 +63,7 @@ def to_dict(report: Report) -> dict:
         "source": None if src is None else {"origin": src.origin, "kind": src.kind, "title": src.title,
                                             "author": src.author, "date": src.date, "url": src.url,
                                             "text": src.text},
-        "retrieval": _retrieval(report.retrieval),
+        "retrieval": _retrieval(report.retrieval, src),
         "statements": [_verdict(v) for v in report.verdicts],
     }
     if report.id is not None:

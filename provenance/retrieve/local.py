@@ -58,6 +58,12 @@ def html_to_document(html: str, origin: str, url: str | None = None) -> Document
 
 def read_document(path: str, max_bytes: int, role: str = "input") -> Document:
     """Read ``path`` ('-' is stdin) as a Document; raises InputError."""
+    return read_input(path, max_bytes, role)[0]
+
+
+def read_input(path: str, max_bytes: int, role: str = "input") -> tuple[Document, str | None]:
+    """Like read_document, also returning the raw HTML when the input is HTML
+    (`check` looks there for JSON-LD and meta citations)."""
     if path == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         origin, suffix = "<stdin>", ""
@@ -81,15 +87,17 @@ def read_document(path: str, max_bytes: int, role: str = "input") -> Document:
     if len(data) > max_bytes:
         raise InputError(f"{role} is too large (over {max_bytes / 1e6:.0f} MB): {origin}")
     text = _decode(data, origin)
+    html = None
     if suffix in _HTML_EXT or (suffix not in _MD_EXT and _HTML_SNIFF.match(data[:2048])):
         doc = html_to_document(text, origin=origin)
+        html = text
     elif suffix in _MD_EXT:
         doc = Document(markdown_to_text(text), origin=origin, kind="markdown")
     else:
         doc = Document(text.replace("\r\n", "\n").replace("\r", "\n"), origin=origin, kind="text")
     if not doc.text.strip():
         raise InputError(f"{role} is empty (no text found): {origin}")
-    return doc
+    return doc, html
 
 
 def is_readable_path(path: str) -> bool:
