@@ -250,11 +250,13 @@ class Fetcher:
             except PrivateAddress as exc:
                 raise FetchError("refused_private_address",
                                  f"refused: {exc} (--allow-private permits it)", url, current) from None
+            except (NameResolutionError, NewConnectionError) as exc:  # before timeouts: urllib3 makes these
+                raise self._network_error(exc, url, current) from None  # subclasses of ConnectTimeoutError
             except (ConnectTimeoutError, ReadTimeoutError) as exc:
                 raise FetchError("timeout", f"timed out after {s.timeout:g} s: {current}", url, current) from exc
             except urllib3.exceptions.MaxRetryError as exc:  # pragma: no cover - retries are off
                 raise self._network_error(exc.reason or exc, url, current) from None
-            except (NameResolutionError, NewConnectionError, SSLError, ProtocolError, HTTPError, OSError) as exc:
+            except (SSLError, ProtocolError, HTTPError, OSError) as exc:
                 raise self._network_error(exc, url, current) from None
 
             if resp.status in _REDIRECTS and resp.headers.get("Location"):
