@@ -306,7 +306,10 @@ def _source_pieces(report: Report) -> tuple[list[Piece], dict[tuple[int, int], s
             p.classes.append("used")
             p.title = "used by statement " + ", ".join(str(vi + 1) for vi in used_by)
             in_unused = False
-        elif p.text.strip():
+        elif not p.text.strip():
+            if "\n" in p.text:  # a new paragraph gets its own "not used" mark
+                in_unused = False
+        else:
             p.classes.append("unused")
             p.title = "not used by the summary"
             if not in_unused:
