@@ -65,6 +65,9 @@ class Config:
     # 2200 steps ~= 33 min (~1.8 epochs), leaving room inside the ~50 min budget for
     # slow-downs while the CPU is shared.
     max_steps: int = 2200
+    # torch threads.  2 on an idle machine; 1 when another job holds a core: with 2 threads
+    # on ~1 free core the OpenMP barriers spin and a step took 4.9-5.1 s instead of ~1.6 s.
+    threads: int = 2
     ckpt_every: int = 150
     nli_per_class: int = 8000  # 24k NLI rows + ~14k synthetic ~= 38k training pairs
     nli_heldout: int = 1500
@@ -212,7 +215,7 @@ def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) ->
 def train(cfg: Config, resume: bool) -> None:
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(cfg.threads)
     ckpt_path = WORK / "ckpt.pt"
     train_pairs = read_pairs(WORK / "data" / "train.jsonl")
     tok = make_tokenizer(cfg.max_length)
@@ -332,7 +335,7 @@ def export(cfg: Config) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModelForSequenceClassification
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(cfg.threads)
     final = WORK / "final"
     model = AutoModelForSequenceClassification.from_pretrained(str(final), attn_implementation="eager")
     model.eval()
@@ -482,9 +485,12 @@ def main() -> None:
     ap.add_argument("--max-steps", type=int, default=Config().max_steps)
     ap.add_argument("--layers", type=int, default=Config().layers)
     ap.add_argument("--ckpt-every", type=int, default=Config().ckpt_every)
-    ap.add_argument("--resume", action="store_true", help="continue from training/work/ckpt.pt")
+    ap.add_argument("--threads", type=int, default=Config().threads)
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from training/work/ckpt.pt; --max-steps may be changed on resume "
+                         "(the linear decay then ends at the new step count)")
     args = ap.parse_args()
-    cfg = Config(max_steps=args.max_steps, layers=args.layers, ckpt_every=args.ckpt_every)
+    cfg = Config(max_steps=args.max_steps, layers=args.layers, ckpt_every=args.ckpt_every, threads=args.threads)
     WORK.mkdir(parents=True, exist_ok=True)
     log(f"config: {asdict(cfg)}")
     if args.phase in ("all", "data") and not (args.resume and (WORK / "data" / "train.jsonl").exists()):
