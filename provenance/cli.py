@@ -67,6 +67,8 @@ def build_settings(*, encoder: str = "minilm", checker: bool = True, top_k: int 
             raise click.UsageError("--offline and --refresh contradict each other")
         if retrieval.get("cache"):
             changes["cache_path"] = retrieval["cache"]
+        if os.environ.get("PROVENANCE_ARCHIVE_BASE"):  # a Wayback mirror, or the tests' local server
+            changes["archive_base"] = os.environ["PROVENANCE_ARCHIVE_BASE"]
         if retrieval.get("timeout") is not None:
             if retrieval["timeout"] <= 0:
                 raise click.BadParameter("must be more than 0 seconds", param_hint="--timeout")
