@@ -46,8 +46,12 @@ def _header(report: Report) -> Group:
             line += f" (archived copy {r.archive_timestamp}: {r.archive_url})"
         if r.message:
             line += f" — {r.message}"
+        if r.from_cache:
+            line += f" (from the cache, fetched {r.retrieved_at})"
         parts.append(Text(line))
-    if report.summary.cited_urls:
+        if r.candidates:
+            parts.append(Text("Also cited (not used): " + ", ".join(r.candidates)))
+    if report.summary.cited_urls and report.retrieval is None:
         parts.append(Text("Cited source: " + ", ".join(report.summary.cited_urls)))
     for n in report.notices:
         parts.append(Text(f"⚠ {n.message}", style="bold magenta"))

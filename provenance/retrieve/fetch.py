@@ -107,6 +107,12 @@ def decode_body(body: bytes, content_type: str | None) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _at(url: str, current: str) -> str:
+    """Where it failed, when that is not the URL asked for (a redirect hop): the
+    report shows the requested URL beside the message already."""
+    return "" if current == url else f" (at {current})"
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -139,9 +145,9 @@ def _resolve_within(host: str, seconds: float, url: str, current: str) -> None:
 
     threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
     if not done.wait(seconds):
-        raise FetchError("timeout", f"could not resolve {host} within {seconds:.3g} s: {current}", url, current)
+        raise FetchError("timeout", f"could not resolve {host} within {seconds:.3g} s{_at(url, current)}", url, current)
     if result and result[0] is not None:
-        raise FetchError("unreachable", f"cannot resolve {host} (no network, or no such host): {current}",
+        raise FetchError("unreachable", f"cannot resolve {host} (no network, or no such host){_at(url, current)}",
                          url, current)
 
 
@@ -239,7 +245,7 @@ class Fetcher:
                                  "(--ignore-robots overrides)", url, current)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise FetchError("timeout", f"no answer within {s.timeout:g} s: {current}", url, current)
+                raise FetchError("timeout", f"no answer within {s.timeout:g} s{_at(url, current)}", url, current)
             _resolve_within(urlsplit(current).hostname or "", remaining, url, current)
             remaining = max(deadline - time.monotonic(), 0.1)
             try:
@@ -253,7 +259,7 @@ class Fetcher:
             except (NameResolutionError, NewConnectionError) as exc:  # before timeouts: urllib3 makes these
                 raise self._network_error(exc, url, current) from None  # subclasses of ConnectTimeoutError
             except (ConnectTimeoutError, ReadTimeoutError) as exc:
-                raise FetchError("timeout", f"timed out after {s.timeout:g} s: {current}", url, current) from exc
+                raise FetchError("timeout", f"timed out after {s.timeout:g} s{_at(url, current)}", url, current) from exc
             except urllib3.exceptions.MaxRetryError as exc:  # pragma: no cover - retries are off
                 raise self._network_error(exc.reason or exc, url, current) from None
             except (SSLError, ProtocolError, HTTPError, OSError) as exc:
@@ -284,24 +290,24 @@ class Fetcher:
         if length > cap:
             resp.release_conn()
             raise FetchError("too_large", f"the page is {length / 1e6:.1f} MB, over the {cap / 1e6:g} MB limit: "
-                             f"{current}", url, current)
+                             f"{_at(url, current)}", url, current)
         chunks: list[bytes] = []
         size = 0
         try:
             while True:
                 if time.monotonic() > deadline:
                     raise FetchError("timeout", f"the page took longer than {self.settings.timeout:g} s to arrive: "
-                                     f"{current}", url, current)
+                                     f"{_at(url, current)}", url, current)
                 chunk = resp.read1(_CHUNK)  # read1: returns what has arrived, so slow drips still hit the deadline
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > cap:
-                    raise FetchError("too_large", f"the page is over the {cap / 1e6:g} MB limit: {current}",
+                    raise FetchError("too_large", f"the page is over the {cap / 1e6:g} MB limit{_at(url, current)}",
                                      url, current)
                 chunks.append(chunk)
         except ReadTimeoutError as exc:
-            raise FetchError("timeout", f"timed out after {self.settings.timeout:g} s: {current}", url,
+            raise FetchError("timeout", f"timed out after {self.settings.timeout:g} s{_at(url, current)}", url,
                              current) from exc
         except (HTTPError, OSError) as exc:
             raise self._network_error(exc, url, current) from None
@@ -320,4 +326,4 @@ class Fetcher:
             why = f"TLS/certificate error with {host}"
         else:
             why = f"cannot connect to {host}"
-        return FetchError("unreachable", f"{why}: {current}", url, current)
+        return FetchError("unreachable", f"{why}{_at(url, current)}", url, current)

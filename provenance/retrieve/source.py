@@ -65,20 +65,21 @@ def _describe(url: str) -> str:
 
 def judge_page(page: Page, url: str) -> Outcome:
     """A completed HTTP response -> an article Document, or why not."""
-    where = _describe(page.final_url)
+    # The report shows the requested URL beside the message; name the final one only after redirects.
+    where = "" if page.final_url == url else f" (at {_describe(page.final_url)})"
     if page.http_status == 404:
-        return Outcome("not_found", f"not found (HTTP 404): {where}")
+        return Outcome("not_found", f"not found (HTTP 404){where}")
     if page.http_status == 410:
-        return Outcome("gone", f"gone: removed by the publisher (HTTP 410): {where}")
+        return Outcome("gone", f"gone: removed by the publisher (HTTP 410){where}")
     if not 200 <= page.http_status < 300:
-        return Outcome("http_error", f"the server answered HTTP {page.http_status}: {where}")
+        return Outcome("http_error", f"the server answered HTTP {page.http_status}{where}")
     ctype = page.content_type
     if page.body.lstrip()[:5] == b"%PDF-" or ctype == "application/pdf":
-        return Outcome("not_article", f"the original is a PDF, not a web page (PDF is not supported yet): {where}")
+        return Outcome("not_article", f"the original is a PDF, not a web page (PDF is not supported yet){where}")
     if ctype not in _HTML_TYPES and ctype not in _TEXT_TYPES:
-        return Outcome("not_article", f"not a web page ({ctype}): {where}")
+        return Outcome("not_article", f"not a web page ({ctype}){where}")
     if not page.body.strip():
-        return Outcome("not_article", f"the page is empty: {where}")
+        return Outcome("not_article", f"the page is empty{where}")
     html = page.text()
     if ctype in _TEXT_TYPES:
         text = html.replace("\r\n", "\n").replace("\r", "\n")
@@ -91,10 +92,10 @@ def judge_page(page: Page, url: str) -> Outcome:
         doc = None
     words = len(doc.text.split()) if doc is not None else 0
     if (_PAYWALL_PHRASES.search(html) or _PAYWALL_MARKUP.search(html)) and words < PAYWALL_MAX_WORDS:
-        return Outcome("paywalled", f"paywalled: only a {words}-word teaser is free: {where}")
+        return Outcome("paywalled", f"paywalled: only a {words}-word teaser is free{where}")
     if doc is None or (words < _JS_SHELL_MAX_WORDS and _JS_SHELL.search(html)):
         why = "it needs JavaScript to show its text" if _JS_SHELL.search(html) else "no article text in it"
-        return Outcome("not_article", f"not an article page ({why}): {where}")
+        return Outcome("not_article", f"not an article page ({why}){where}")
     # Keep the URL we were sent to (the original), not whatever canonical the page claims.
     return Outcome("ok", "", Document(doc.text, origin=page.final_url, kind="html", title=doc.title,
                                       author=doc.author, date=doc.date, url=page.final_url))
