@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from .fetch import Fetcher, FetchError, Page
 
@@ -165,7 +165,3 @@ class Archive:
             raise ArchiveUnavailable(f"the archived copy of {snap.date} answered HTTP {page.http_status}")
         return page
 
-
-def view_link(base: str, url: str) -> str:
-    """A link a person can open to look for copies themselves."""
-    return f"{base.rstrip('/')}/web/*/{quote(url, safe=':/?&=%')}"
