@@ -114,3 +114,18 @@ def test_summary_fixture_page(web, tmp_path):
     assert report.retrieval.requested_url == original and report.retrieval.found_by == "read_full_line"
     assert report.retrieval.candidates == ()  # the JSON-LD points to the same URL
     assert report.summary.document.url == summary_url
+
+
+def test_saved_summary_page_takes_its_canonical_as_its_own_address(tmp_path, web):
+    """A summary saved to a file: its canonical/og:url name the summary's own site, not a source."""
+    original = serve_original(web)
+    html = _summary_page('<link rel="canonical" href="https://digest.example/harbor">'
+                         '<meta property="og:url" content="https://www.digest.example/harbor">',
+                         f'<p>Source: <a href="{original}">The Coastal Ledger</a></p>')
+    chosen, others = find_source(clean_summary(Document("x")), html, None)
+    assert chosen.url == original and chosen.kind == "source_line" and others == []
+    saved = tmp_path / "summary.html"
+    saved.write_text(html)
+    report = check(str(saved), settings=make_settings(tmp_path, web, archive=False))
+    assert report.retrieval.status == "ok" and report.retrieval.requested_url == original
+    assert report.retrieval.candidates == ()

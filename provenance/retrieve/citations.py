@@ -184,6 +184,10 @@ def html_candidates(html: str, page_url: str | None) -> list[Candidate]:
             if pattern.search(text):
                 add(a.get("href"), kind)
                 break
+    if page_url is None:
+        # A saved page (a file, stdin) does not know its address; its canonical URL is
+        # then the best guess of it (that is what canonical means), so it is not a source.
+        page_url = next((c.url for c in out if c.kind == "canonical_elsewhere"), None)
     if page_url:  # a canonical URL counts only when it leaves the summary's own site
         out = [c for c in out if c.kind != "canonical_elsewhere" or _host(c.url) != _host(page_url)]
     return out
