@@ -142,7 +142,7 @@ _common = [
     click.option("--fail-on", multiple=True, metavar="LABELS",
                  help="Exit 1 if any statement has one of these labels (altered,invented,unverifiable)."),
     click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker."),
-    click.option("--encoder", type=click.Choice(["minilm", "hashing"]), default="minilm", hidden=True,
+    click.option("--encoder", type=click.Choice(["minilm", "onnx", "hashing"]), default="minilm", hidden=True,
                  help="Sentence encoder (hashing: a tiny deterministic one, for tests)."),
 ]
 
@@ -197,7 +197,7 @@ def compare(summary: str, source: str, fmt: str, output: str, fail_on: tuple[str
 @click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker.")
 @click.option("--chunk", default=32, show_default=True, help="Pairs per encoder batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--encoder", type=click.Choice(["minilm", "hashing"]), default="minilm", hidden=True)
+@click.option("--encoder", type=click.Choice(["minilm", "onnx", "hashing"]), default="minilm", hidden=True)
 @handle_errors
 def batch(pairs: str, output: str, fail_on: tuple[str, ...], no_checker: bool, chunk: int, quiet: bool,
           encoder: str) -> None:
@@ -212,6 +212,40 @@ def batch(pairs: str, output: str, fail_on: tuple[str, ...], no_checker: bool, c
 
     reports_flagged = run_batch(pairs, output, settings, chunk=chunk, quiet=quiet, fail_on=failing)
     sys.exit(int(ExitCode.FINDINGS) if reports_flagged else int(ExitCode.OK))
+
+
+@main.command(name="eval")
+@click.argument("data", nargs=-1, required=True, metavar="DATA.jsonl...")
+@click.option("--limit", type=int, default=None, help="Only the first N rows of each file.")
+@click.option("--mistakes", type=int, default=3, show_default=True, help="Worst mistakes to show per kind.")
+@click.option("--json", "json_out", default=None, metavar="PATH", help="Also write the metrics as JSON.")
+@click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--encoder", type=click.Choice(["minilm", "onnx", "hashing"]), default="minilm", hidden=True)
+@handle_errors
+def eval_(data: tuple[str, ...], limit: int | None, mistakes: int, json_out: str | None, no_checker: bool,
+         quiet: bool, encoder: str) -> None:
+    """Measure accuracy on labelled data (the format of ../shared/eval): balanced accuracy,
+    3-way macro-F1, confusion matrix, throughput and the worst mistakes with their evidence."""
+    settings = build_settings(encoder=encoder, checker=not no_checker)
+    from rich.console import Console
+
+    from . import evaluate
+    from .pipeline import get_engine
+    from .report import eval_report, write_atomic
+
+    console = Console()
+    engine = get_engine(settings)
+    results = {}
+    for path in data:
+        with eval_report.progress(console, quiet, path) as advance:
+            run = evaluate.run(path, engine, limit=limit, progress=advance)
+        eval_report.render(run, console, mistakes)
+        results[path] = run.metrics
+    if json_out:
+        import json
+
+        write_atomic(json.dumps(results, indent=2) + "\n", json_out)
 
 
 @main.command()
