@@ -31,8 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from provenance.evaluate import CLASSES, balanced_accuracy, load_items, macro_f1  # noqa: E402
-from provenance.judge import FEATURES  # noqa: E402
+from provenance.judge import FEATURES, decide  # noqa: E402
 
+# Alignment above which an explicit changed detail makes a statement altered.  The
+# grid stops at 0.9: the rule is part of the product (a changed number in a matching
+# passage is shown as altered), so CV picks how strict it is, not whether it exists.
+OVERRIDE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 CACHE = ROOT / "benchmarks" / ".cache" / "features.jsonl"
 FILES = ("xsumfaith-dev.jsonl", "frank-valid.jsonl")
 
@@ -105,7 +109,9 @@ def matrix(rows: list[dict]) -> np.ndarray:
     return np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in rows], dtype=np.float64)
 
 
-def fit_lr(X: np.ndarray, y: np.ndarray, C: float = 0.5):
+def fit_lr(X: np.ndarray, y: np.ndarray, C: float = 0.05):
+    # C (inverse regularisation) chosen by the same grouped CV: 0.05 gave a mean BAcc of 0.724,
+    # 0.5 gave 0.721 and 5 gave 0.722: strong regularisation, the simplest model that fits.
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = X.mean(axis=0), X.std(axis=0)
@@ -119,20 +125,20 @@ def predict(model, mean, scale, X) -> np.ndarray:
     return model.predict_proba((X - mean) / scale)[:, 1]
 
 
-def summary_preds(rows, p_ok, p_alt, threshold) -> dict[str, str]:
+def summary_preds(rows, p_ok, p_alt, threshold, override_align) -> dict[str, str]:
     preds: dict[str, str] = {}
     for r, ok, alt in zip(rows, p_ok, p_alt):
         cur = preds.get(r["id"], "supported")
-        if ok < threshold:
-            lab = "altered" if alt >= 0.5 else "invented"
-            if lab == "invented" or cur == "supported":
-                cur = lab
+        f = r["features"]
+        lab = decide(ok, alt, f.get("explicit_alterations", 0.0), f["best_score"], threshold, override_align).value
+        if lab == "invented" or (lab == "altered" and cur == "supported"):
+            cur = lab
         preds[r["id"]] = cur
     return preds
 
 
-def evaluate(items_by_file, rows, p_ok, p_alt, threshold) -> dict:
-    preds = summary_preds(rows, p_ok, p_alt, threshold)
+def evaluate(items_by_file, rows, p_ok, p_alt, threshold, override_align) -> dict:
+    preds = summary_preds(rows, p_ok, p_alt, threshold, override_align)
     out = {}
     for name, items in items_by_file.items():
         got = {it.id: preds.get(it.id, "supported") for it in items}  # no statements -> supported
@@ -173,11 +179,12 @@ def cross_validate(items_by_file, items_by_id, rows, folds=5):
         ma, mua, sda = fit_lr(X[bad], ya)
         p_alt[test] = predict(ma, mua, sda, X[test])
     best = None
-    for t in np.arange(0.30, 0.80, 0.01):
-        res = evaluate(items_by_file, rows, p_ok, p_alt, t)
-        objective = np.mean([r["bacc"] for r in res.values()])
-        if best is None or objective > best[0]:
-            best = (objective, float(round(t, 2)), res)
+    for override in OVERRIDE_GRID:
+        for t in np.arange(0.05, 0.95, 0.01):
+            res = evaluate(items_by_file, rows, p_ok, p_alt, t, override)
+            objective = np.mean([r["bacc"] for r in res.values()])
+            if best is None or objective > best[0] + 1e-9:
+                best = (objective, float(round(t, 2)), override, res)
     return best
 
 
@@ -207,8 +214,8 @@ def main() -> None:
         features_used = [f for f in FEATURES if not f.startswith("nli_")]
     statement_gold(items_by_id, rows)
 
-    objective, threshold, res = cross_validate(items_by_file, items_by_id, rows)
-    print(f"cross-validated (5 folds by article), threshold {threshold}:")
+    objective, threshold, override_align, res = cross_validate(items_by_file, items_by_id, rows)
+    print(f"cross-validated (5 folds by article), threshold {threshold}, override_align {override_align}:")
     print(json.dumps(res, indent=1))
 
     # Final fit on everything.
@@ -241,6 +248,7 @@ def main() -> None:
         "faithful": {"weights": weights(m_ok, mu, sd), "bias": float(m_ok.intercept_[0])},
         "altered": {"weights": w_alt, "bias": b_alt},
         "threshold": threshold,
+        "override_align": override_align,
         "meta": {
             "fitted_by": "benchmarks/fit_judge.py",
             "data": list(FILES),

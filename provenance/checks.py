@@ -36,7 +36,7 @@ _APPROX = re.compile(r"\b(?:about|around|nearly|almost|approximately|roughly|som
                      r"fewer than|up to|at least|under|close to|just over|just under|estimated)\s*$", re.I)
 
 _NUM_RE = re.compile(
-    r"(?P<cur>[£$€]|us\$|usd\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<cur>(?:[£$€]|us\$|usd)\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?",
     re.I,
@@ -144,8 +144,14 @@ def quantities(text: str) -> list[Quantity]:
 
 # --------------------------------------------------------------------------- cue words
 
-NEGATION = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
-                      "n't", "nowhere", "denied", "denies", "deny", "refused", "refuses", "failed", "fails"})
+# "without" and "nowhere" were left out: in news they mostly scope over a noun
+# phrase ("without Manchester United's ...") or an idiom ("nowhere near").
+NEGATION = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
+                      "n't", "denied", "denies", "deny", "refused", "refuses", "failed", "fails"})
+# "no more than 44 per cent" is "only 44 per cent"; "no doubt" affirms.
+_NOT_A_NEGATION_AFTER_NO = frozenset({"more", "less", "fewer", "longer", "doubt", "sooner", "matter"})
+_SKIP_AFTER_CUE = frozenset({"be", "been", "being", "yet", "a", "an", "the", "to", "have", "has", "had", "only",
+                             "just", "so", "too", "very", "even", "ever", "all", "at", "is", "are", "was", "were"})
 HEDGES = frozenset({"may", "might", "could", "possibly", "possible", "perhaps", "reportedly", "allegedly",
                     "alleged", "likely", "unlikely", "probably", "expected", "considering", "consider",
                     "proposed", "plans", "planned", "potential", "potentially", "suspected", "believed",
@@ -175,7 +181,15 @@ for _a, _b in ANTONYMS:
 
 SPEECH_VERBS = re.compile(r"\b(?:said|says|say|told|tells|stated|states|added|adds|according to|claimed|claims|"
                           r"argued|argues|insisted|insists|warned|warns|announced|announces|wrote|writes)\b", re.I)
-_QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{3,}?)[\"“”]|``\s*(.{3,}?)\s*''|(?<!\w)['‘]([^'‘’]{12,}?)['’](?!\w)")
+_QUOTE_RE = re.compile(
+    r"[\"“”]([^\"“”]{3,}?)[\"“”]"  # "double"
+    r"|``\s*(.{3,}?)\s*''"  # ``tokenised double''
+    r"|`\s*([^`']{3,}?)\s*'(?!\w)"  # `tokenised single'
+    # 'single' / ‘curly’: not an apostrophe ("sturgeon 's answers", "rock 'n' roll")
+    r"|(?<!\w)['‘](?!(?:s|re|ve|ll|d|m|t|n)\b)([^'‘’`]{12,}?)['’](?!\w)"
+)
+# Below this rapidfuzz partial_ratio the best match is no version of the quotation.
+_QUOTE_NEAR = 60
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = ("january february march april may june july august september october november december").split()
@@ -268,7 +282,8 @@ def entity_in(text_norm: str, entity_text: str) -> bool:
     if not norm or _find_word(text_norm, norm):
         return True
     toks = _entity_tokens(norm)
-    return bool(toks) and any(_find_word(text_norm, t) for t in toks if len(t) > 2)
+    return bool(toks) and any(_find_word(text_norm, t) or (len(t) >= 6 and re.search(r"(?<![a-z])" + re.escape(t[:5]), text_norm))
+                              for t in toks if len(t) > 2)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -359,6 +374,11 @@ def check_entities(statement: str, s_base: int, s_ents: list[Entity], window: st
         in_source = index.has_entity(ent.text)
         counterpart = [e for e in w_ents if e.label == ent.label or {e.label, ent.label} <= {"GPE", "LOC", "NORP"}]
         counterpart = [e for e in counterpart if not entity_in(s_norm, e.text)]
+        # Same role: the counterpart's neighbouring words overlap the statement entity's
+        # ("penalty by captain X" / "penalty by captain Y").  Without this, a summary that
+        # fuses two sentences "swapped" every name of the other sentence.
+        s_ctx = _context(statement, ent.start, ent.end, 30)
+        counterpart = [e for e in counterpart if s_ctx & _context(window, e.start, e.end, 30)]
         if not in_source:
             missing += 1
             changes.append(Change("entity", ent.text, None, s_base + ent.start, s_base + ent.end,
@@ -372,8 +392,33 @@ def check_entities(statement: str, s_base: int, s_ents: list[Entity], window: st
     return changes, missing, swaps
 
 
+def _negated_stems(text: str) -> tuple[set[str], set[str]]:
+    """Content stems within a few words after a negation cue (what is negated),
+    and all content stems of the text."""
+    ws = words(text)
+    negated: set[str] = set()
+    for i, w in enumerate(ws):
+        if not (w in NEGATION or w.endswith("n't")):
+            continue
+        if w == "no" and i + 1 < len(ws) and ws[i + 1] in _NOT_A_NEGATION_AFTER_NO:
+            continue
+        # The negated word: the first word after the cue that is not an auxiliary or
+        # filler ("were not yet final" -> final; "didn't discipline X" -> discipline).
+        following = [x for x in ws[i + 1 : i + 5] if x not in _SKIP_AFTER_CUE and x not in NEGATION]
+        if following:
+            negated.add(stem(following[0]))
+    return negated, {stem(x) for x in ws if x not in STOPWORDS}
+
+
 def check_negation(statement: str, window: str) -> bool:
-    return (len(_cues(statement, NEGATION)) % 2) != (len(_cues(window, NEGATION)) % 2)
+    """A negation flip: one side negates a word that the other side states
+    without negation.  Only the negated words are compared, so a source
+    passage with an unrelated "not" in another clause is no flip (counting
+    cues over the whole passage fired on 13% of faithful CNN/DM statements)."""
+    s_neg, s_all = _negated_stems(statement)
+    w_neg, w_all = _negated_stems(window)
+    shared = w_neg & s_neg  # both sides negate the same thing: no flip
+    return not shared and bool((w_neg & s_all) or (s_neg & w_all))
 
 
 def _negation_change(statement: str, s_base: int, window: str, w_base: int) -> Change:
@@ -413,7 +458,10 @@ def check_hedge(statement: str, s_base: int, window: str, w_base: int) -> list[C
         cert = s_cert[0]
         sm = re.search(r"\b" + re.escape(cert) + r"\b", statement, re.I)
         wm = re.search(r"\b" + re.escape(hedge) + r"\b", window, re.I)
-        if sm and wm:
+        # Same claim: a content word right after the hedge ("may close") is also right
+        # after the certainty word ("will close"); otherwise the hedge is another clause's.
+        near = lambda text, m: {stem(w) for w in words(text[m.end():])[:3] if w not in STOPWORDS}  # noqa: E731
+        if sm and wm and near(statement, sm) & near(window, wm):
             return [Change("hedge", _phrase(statement, sm.start(), sm.end()), _phrase(window, wm.start(), wm.end()),
                            s_base + sm.start(), s_base + sm.end(), w_base + wm.start(), w_base + wm.end(),
                            "the source hedges what the summary states as certain")]
@@ -445,27 +493,32 @@ def check_antonyms(statement: str, s_base: int, window: str, w_base: int) -> lis
 
 
 def check_quotes(statement: str, s_base: int, index: SourceIndex) -> list[Change]:
+    """Quoted words must be in the source.  Words left out of a quotation are
+    tolerated (summaries shorten quotes); a word the source does not have at
+    that place is a misquotation, shown next to the source's wording."""
     out = []
     for m in _QUOTE_RE.finditer(statement):
         quote = next(g for g in m.groups() if g)
-        qn = normalize(quote).strip(" ,.")
+        qn = normalize(quote).strip(" ,.'\"")
         if len(qn.split()) < 3:
             continue  # a scare-quoted word or two ("welcome") is not a quotation to verify
         if qn in index.norm:
             continue
-        score = fuzz.partial_ratio(qn, index.norm)
-        if score >= 90:
-            continue
         align = fuzz.partial_ratio_alignment(qn, index.norm)
         source_text = None
-        s_start = s_end = None
-        if score >= 60 and align is not None:
-            # Map the normalised match back to the original text approximately.
-            snippet = index.norm[align.dest_start : align.dest_end]
-            pos = normalize(index.text).find(snippet)
-            source_text = snippet if pos >= 0 else None
+        if align is not None and align.score >= _QUOTE_NEAR:
+            # Widen the match to whole words, a little beyond, so omissions still line up.
+            a = index.norm.rfind(" ", 0, max(0, align.dest_start - 30)) + 1
+            b = index.norm.find(" ", min(len(index.norm), align.dest_end + 30))
+            snippet_words = set(index.norm[a : b if b > 0 else len(index.norm)].split())
+            snippet_stems = {stem(w.strip(".,;:!?'\"")) for w in snippet_words}
+            missing = [w for w in re.findall(r"[a-z0-9']+", qn) if w not in STOPWORDS
+                       and stem(w.strip("'")) not in snippet_stems]
+            if not missing:
+                continue  # the same quotation, perhaps shortened
+            source_text = index.norm[align.dest_start : align.dest_end].strip(" ,.")
         g = next(i for i, grp in enumerate(m.groups(), start=1) if grp)
-        out.append(Change("quote", quote, source_text, s_base + m.start(g), s_base + m.end(g), s_start, s_end,
+        out.append(Change("quote", quote, source_text, s_base + m.start(g), s_base + m.end(g), None, None,
                           "these quoted words are not in the source" if source_text is None
                           else "the source's wording of this quotation differs"))
     return out

@@ -39,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "quote_missing",
     "attribution",
     "statement_words",
+    "explicit_alterations",
     "nli_entail",
     "nli_neutral",
     "nli_contradict",
@@ -70,10 +71,33 @@ def features(alignment: Alignment, findings: Findings, nli: tuple[float, float, 
         "quote_missing": float(min(findings.quote_missing, 2)),
         "attribution": float(findings.attribution),
         "statement_words": float(min(len(alignment.statement.text.split()), 60)) / 60.0,
+        "explicit_alterations": float(min(explicit_alterations(findings), 3)),
         "nli_entail": ent,
         "nli_neutral": neu,
         "nli_contradict": con,
     }
+
+
+# Change kinds that, found in a well-aligned passage, make a statement altered
+# whatever the linear model says: the user can see both wordings and check them.
+ALTERING_KINDS = frozenset({"number", "date", "entity", "hedge", "antonym", "attribution", "negation", "quote"})
+
+
+def explicit_alterations(findings: Findings) -> int:
+    """Changes with a source wording (a detail differs from the matched passage)."""
+    return sum(1 for c in findings.changes if c.kind in ALTERING_KINDS and
+               (c.source_text is not None or c.kind == "negation"))
+
+
+def decide(p_ok: float, p_alt: float, explicit: float, best_score: float, threshold: float,
+           override_align: float) -> Label:
+    """The label rule, shared with benchmarks/fit_judge.py so that the
+    cross-validated numbers are those of this exact rule."""
+    if explicit > 0 and best_score >= override_align:
+        return Label.ALTERED
+    if p_ok >= threshold:
+        return Label.SUPPORTED
+    return Label.ALTERED if p_alt >= 0.5 else Label.INVENTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +113,7 @@ class LinearModel:
     altered_w: dict[str, float]
     altered_b: float
     threshold: float  # p(faithful) below this -> not supported
+    override_align: float  # explicit change + best alignment at least this -> altered
     meta: dict
 
     def _z(self, feats: dict[str, float], w: dict[str, float], b: float) -> float:
@@ -112,7 +137,7 @@ def load_model(name: str = "judge.json") -> LinearModel:
         mean=data["mean"], scale=data["scale"],
         faithful_w=data["faithful"]["weights"], faithful_b=data["faithful"]["bias"],
         altered_w=data["altered"]["weights"], altered_b=data["altered"]["bias"],
-        threshold=data["threshold"], meta=data.get("meta", {}),
+        threshold=data["threshold"], override_align=data.get("override_align", 2.0), meta=data.get("meta", {}),
     )
 
 
@@ -144,26 +169,29 @@ def judge(alignment: Alignment, findings: Findings, nli: tuple[float, float, flo
     model = model or load_model()
     feats = features(alignment, findings, nli)
     p_ok = model.p_faithful(feats)
-    if p_ok >= model.threshold:
-        label = Label.SUPPORTED
-        # confidence: how far above the threshold, mapped to [0.5, 1]
+    p_alt = model.p_altered(feats)
+    label = decide(p_ok, p_alt, feats["explicit_alterations"], feats["best_score"], model.threshold,
+                   model.override_align)
+    if label is Label.SUPPORTED:
+        # how far above the threshold, mapped to [0.5, 1]
         confidence = 0.5 + 0.5 * (p_ok - model.threshold) / max(1e-6, 1.0 - model.threshold)
+    elif p_ok >= model.threshold:  # altered by an explicit change the linear model did not weigh
+        confidence = 0.5 + 0.5 * min(1.0, feats["best_score"])
     else:
-        p_alt = model.p_altered(feats)
-        has_detail = any(c.source_text is not None for c in findings.changes)
-        # An altered label needs a source passage that matches; an explicit changed
-        # detail makes it more likely, a statement with nothing near it is invented.
-        label = Label.ALTERED if p_alt >= 0.5 else Label.INVENTED
-        if label is Label.ALTERED and not has_detail and (alignment.best is None):
-            label = Label.INVENTED
-        p_bad = 1.0 - p_ok / max(model.threshold, 1e-6)
-        confidence = 0.5 + 0.5 * min(1.0, p_bad) * (p_alt if label is Label.ALTERED else 1.0 - p_alt) * 2 / 2
+        below = (model.threshold - p_ok) / max(model.threshold, 1e-6)
+        kind = p_alt if label is Label.ALTERED else 1.0 - p_alt
+        confidence = 0.5 + 0.25 * below + 0.25 * kind
+    changes = findings.changes
+    if label is Label.INVENTED:
+        # Nothing matches this statement, so "the source says X instead" would compare it with an
+        # unrelated passage: keep only the facts that appear nowhere in the source.
+        changes = tuple(c for c in changes if c.source_text is None)
     return Verdict(
         statement=alignment.statement,
         label=label,
         confidence=round(min(max(confidence, 0.0), 1.0), 3),
         reasons=tuple(_reasons(alignment, findings, label, nli)),
         evidence=alignment.evidence,
-        changes=findings.changes,
+        changes=changes,
         features=tuple(sorted(feats.items())),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from itertools import islice
 
 import numpy as np
@@ -181,7 +182,8 @@ class Engine:
             if not p.source_sentences:
                 notices.append(Notice("empty_source", "The source has no sentences."))
         return Report(summary=p.summary, source=source, verdicts=tuple(verdicts), notices=tuple(notices),
-                      retrieval=p.pair.retrieval, id=p.pair.id)
+                      retrieval=p.pair.retrieval, id=p.pair.id,
+                      checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"))
 
 
 _ENGINES: dict[Settings, Engine] = {}

@@ -54,6 +54,7 @@ def to_dict(report: Report) -> dict:
     out = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "provenance", "version": __version__},
+        "checked_at": report.checked_at,
         "verdict": report.verdict.value,
         "counts": report.counts,
         "notices": [_notice(n) for n in report.notices],
