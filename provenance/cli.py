@@ -289,5 +289,101 @@ def check(summary: str, source_url: str | None, no_archive: bool, allow_private:
     sys.exit(code)
 
 
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        k, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("expected K/N, e.g. 0/4", param_hint="--shard") from None
+    if n < 1 or not 0 <= k < n:
+        raise click.BadParameter("expected 0 <= K < N", param_hint="--shard")
+    return k, n
+
+
+@main.command()
+@click.argument("input_", metavar="INPUT")
+@click.option("-o", "--output", required=True, metavar="RESULTS",
+              help="Directory for the store (audit.sqlite3), results.jsonl, summary.csv, aggregate.json/.html "
+                   "and reports/. Re-running with the same RESULTS resumes.")
+@click.option("--source-column", default=None, metavar="NAME",
+              help="JSONL key or CSV column with the original's URL (default: source_url, else source).")
+@click.option("--summary-column", default=None, metavar="NAME",
+              help="JSONL key or CSV column with the summary's URL or text (default: summary_url, summary, url).")
+@click.option("--concurrency", default=8, show_default=True, help="Pages fetched at once.")
+@click.option("--per-host", default=2, show_default=True, help="At most this many requests at once to one host.")
+@click.option("--delay", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="Least time between two requests to the same host.")
+@click.option("--chunk", default=32, show_default=True, help="Most items per encoder batch.")
+@click.option("--retry-failed", is_flag=True, help="Redo items that failed in an earlier run.")
+@click.option("--html-dir", default=None, metavar="DIR", help="Where the worst items' HTML reports go "
+              "(default RESULTS/reports).")
+@click.option("--worst", "n_worst", default=10, show_default=True, help="How many worst items to report.")
+@click.option("--limit", type=int, default=None, help="Only the first N items.")
+@click.option("--shard", default=None, metavar="K/N", help="Only shard K of N (by a hash of the item id).")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
+              help="How the aggregate is printed on stdout (files are always written).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no aggregate on stdout (for cron).")
+@click.option("--fail-on", multiple=True, metavar="LABELS",
+              help="Exit 1 if any statement of the audit has one of these labels.")
+@click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker.")
+@click.option("--no-archive", is_flag=True, help="Do not fall back to an Internet Archive copy.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow fetching from loopback, private and link-local addresses (refused by default).")
+@click.option("--offline", is_flag=True, help="Use only the page cache; never the network.")
+@click.option("--refresh", is_flag=True, help="Refetch pages even when they are in the cache.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch even where robots.txt disallows it.")
+@click.option("--cache", "cache", metavar="PATH", default=None,
+              help="Page cache file (default: $PROVENANCE_CACHE or ~/.cache/provenance/pages.sqlite3).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Wall-clock limit per fetch, redirects included (default 20).")
+@click.option("--encoder", type=click.Choice(["minilm", "onnx", "hashing"]), default="minilm", hidden=True)
+@handle_errors
+def audit(input_: str, output: str, source_column: str | None, summary_column: str | None, concurrency: int,
+          per_host: int, delay: float, chunk: int, retry_failed: bool, html_dir: str | None, n_worst: int,
+          limit: int | None, shard: str | None, fmt: str, quiet: bool, fail_on: tuple[str, ...], no_checker: bool,
+          no_archive: bool, allow_private: bool, offline: bool, refresh: bool, ignore_robots: bool,
+          cache: str | None, timeout: float | None, encoder: str) -> None:
+    """Check many summaries against their originals, resumably.
+
+    INPUT is a file (or the URL of a sitemap or feed): summary URLs one per line,
+    JSONL or CSV of pairs (summary URL or text, optional source URL), or a sitemap,
+    RSS or Atom feed of summary pages.  Each item goes through `check`; results
+    are stored as each finishes, so an interrupted audit resumes where it stopped.
+    Malformed lines are reported with their line numbers and skipped.
+    """
+    failing = _parse_fail_on(fail_on)
+    for name, value in (("--concurrency", concurrency), ("--per-host", per_host), ("--chunk", chunk)):
+        if value < 1:
+            raise click.BadParameter("must be at least 1", param_hint=name)
+    if delay < 0:
+        raise click.BadParameter("must not be negative", param_hint="--delay")
+    if limit is not None and limit < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--limit")
+    settings = build_settings(encoder=encoder, checker=not no_checker, source_archive=not no_archive,
+                              allow_private=allow_private, offline=offline, refresh=refresh,
+                              ignore_robots=ignore_robots, cache=cache, timeout=timeout)
+    from rich.console import Console
+
+    from .audit import audit as run
+    from .report import audit_json, audit_terminal
+
+    err = Console(stderr=True, highlight=False)
+    with audit_terminal.progress(quiet) as (on_start, on_item):
+        outcome = run(input_, output, settings, source_column=source_column, summary_column=summary_column,
+                      concurrency=concurrency, per_host=per_host, delay=delay, chunk=chunk,
+                      retry_failed=retry_failed, html_dir=html_dir, n_worst=n_worst, limit=limit,
+                      shard=_parse_shard(shard),
+                      on_problem=lambda p: err.print(f"provenance: skipped {p}", markup=False),
+                      on_start=on_start, on_item=on_item)
+    if not quiet:
+        if fmt == "json":
+            click.echo(audit_json.render(outcome.aggregate), nl=False)
+        else:
+            audit_terminal.render(outcome.aggregate, Console(highlight=False), outcome.outputs)
+    labels = dict(outcome.aggregate.labels)
+    sys.exit(int(ExitCode.FINDINGS) if any(labels.get(f, 0) for f in failing) else int(ExitCode.OK))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
