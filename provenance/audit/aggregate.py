@@ -151,6 +151,7 @@ def aggregate(store: ResultStore, *, worst: list[WorstItem] | None = None, n_wor
         verdicts=tuple((k, verdicts[k]) for k in ("supported", "altered", "invented", "unverifiable")),
         retrieval=tuple(sorted(retrieval.items(), key=lambda kv: (-kv[1], kv[0]))),
         retrieval_failure_rate=_rate(n_retrieval_failures, items) or 0.0,
-        checked=checked_all, altered_rate=_rate(labels["altered"], checked_all), invented_rate=_rate(labels["invented"], checked_all),
+        checked=checked_all, altered_rate=_rate(labels["altered"], checked_all),
+        invented_rate=_rate(labels["invented"], checked_all),
         domains=tuple(domains), worst=tuple(worst if worst is not None else worst_items(store, n_worst)),
         failures=tuple(failures), n_failures=failed, run=run)
