@@ -102,7 +102,8 @@ def report(name: str, st) -> None:
     total = sum(stages.values()) or 1.0
     n = st.done + st.failed
     print(f"{name}: {n} items in {st.wall_s:.1f} s = {st.items_per_s:.2f} items/s, {st.sentences} sentences = "
-          f"{st.sentences_per_s:.0f} sentences/s, {st.statements} statements, {st.batches} batches, "
+          f"{st.sentences_per_s:.0f} sentences/s ({st.encoded} of them encoded, the rest remembered from earlier "
+          f"batches), {st.statements} statements, {st.batches} batches, "
           f"{st.failed} failed")
     print("   time: " + ", ".join(f"{k} {v:.1f} s ({100 * v / total:.0f}%)" for k, v in stages.items())
           + f"; comparing thread waited {st.wait_s:.1f} s for fetches, stored for {st.store_s:.1f} s")
