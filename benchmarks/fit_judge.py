@@ -178,14 +178,20 @@ def cross_validate(items_by_file, items_by_id, rows, folds=5):
         ya = np.array([fold_rows[i]["gold"] == "altered" for i in bad])
         ma, mua, sda = fit_lr(X[bad], ya)
         p_alt[test] = predict(ma, mua, sda, X[test])
-    best = None
+    by_override = {}
     for override in OVERRIDE_GRID:
+        best_t = None
         for t in np.arange(0.05, 0.95, 0.01):
             res = evaluate(items_by_file, rows, p_ok, p_alt, t, override)
             objective = np.mean([r["bacc"] for r in res.values()])
-            if best is None or objective > best[0] + 1e-9:
-                best = (objective, float(round(t, 2)), override, res)
-    return best
+            if best_t is None or objective > best_t[0] + 1e-9:
+                best_t = (objective, float(round(t, 2)), override, res)
+        by_override[override] = best_t
+        print(f"  override_align {override}: mean BAcc {best_t[0]:.4f} at threshold {best_t[1]}")
+    top = max(v[0] for v in by_override.values())
+    # Within 0.002 of the best, prefer the lowest override: more changed details are shown
+    # as altered, which is what a reader checks by eye; the data cannot tell them apart.
+    return next(by_override[o] for o in OVERRIDE_GRID if by_override[o][0] >= top - 0.002)
 
 
 def main() -> None:

@@ -516,7 +516,9 @@ def check_quotes(statement: str, s_base: int, index: SourceIndex) -> list[Change
                        and stem(w.strip("'")) not in snippet_stems]
             if not missing:
                 continue  # the same quotation, perhaps shortened
-            source_text = index.norm[align.dest_start : align.dest_end].strip(" ,.")
+            # As many words as the quotation, from where the match starts.
+            matched = index.norm[align.dest_start :].split()[: len(qn.split())]
+            source_text = " ".join(matched).strip(" ,.;:'\"")
         g = next(i for i, grp in enumerate(m.groups(), start=1) if grp)
         out.append(Change("quote", quote, source_text, s_base + m.start(g), s_base + m.end(g), None, None,
                           "these quoted words are not in the source" if source_text is None
