@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from provenance.evaluate import CLASSES, balanced_accuracy, load_items, macro_f1  # noqa: E402
+from provenance.evaluate import balanced_accuracy, load_items, macro_f1  # noqa: E402
 from provenance.judge import FEATURES, decide  # noqa: E402
 
 # Alignment above which an explicit changed detail makes a statement altered.  The

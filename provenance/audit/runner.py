@@ -245,25 +245,14 @@ class _Acquirer:
             self.clock.add("acquire", time.perf_counter() - t0, 1)
 
     def _acquire(self, item: AuditItem) -> _Acquired:
-        from ..clean import clean_summary
-        from ..retrieve.check import _load_summary
-        from ..retrieve.citations import find_source, normalize_url
+        from ..retrieve.check import choose_source, load_summary
 
         if item.summary_is_url:
-            summary_doc, html = _load_summary(item.summary.strip(), self.fetcher, self.settings)
+            summary_doc, html = load_summary(item.summary.strip(), self.fetcher, self.settings)
         else:
             summary_doc, html = Document(item.summary, origin=f"{self.origin}:{item.line}"), None
-        cleaned = clean_summary(summary_doc)
-        chosen, others = find_source(cleaned, html, summary_doc.url)
-        # The same choice as `check` (retrieve/check.py): a given URL wins, the
-        # summary's citations become the candidates shown beside it.
-        if item.source_url:
-            url, found_by = item.source_url, "--source"
-            cited = ([chosen] if chosen else []) + others
-            candidates = tuple(c.url for c in cited if normalize_url(c.url) != normalize_url(url))
-        elif chosen is not None:
-            url, found_by, candidates = chosen.url, chosen.kind, tuple(c.url for c in others)
-        else:
+        url, found_by, candidates = choose_source(summary_doc, html, item.source_url)
+        if url is None:
             retrieval = Retrieval(requested_url=None, status="no_source",
                                   message="the summary does not say which original it summarizes; "
                                           "give it in a source column")
@@ -310,7 +299,7 @@ def run_audit(items: Iterable[AuditItem], store: ResultStore, settings: Settings
     work is known, ``on_item`` after each item is stored (the progress bar)."""
     from ..report.json import render_line
     from ..retrieve.cache import PageCache
-    from ..retrieve.check import _engine_settings
+    from ..retrieve.check import engine_settings
 
     items = list(items)
     known = store.statuses()
@@ -324,7 +313,7 @@ def run_audit(items: Iterable[AuditItem], store: ResultStore, settings: Settings
     if settings.offline and cache is None:
         raise InputError("--offline needs the page cache (it is turned off)")
     fetcher = _AuditFetcher(settings, cache, HostLimiter(per_host, delay), clock, connections=max(per_host, 1))
-    engine = _TimedEngine(_engine_settings(settings), clock)
+    engine = _TimedEngine(engine_settings(settings), clock)
     acquire = _Acquirer(settings, fetcher, clock, origin)
     counts = {"done": 0, "failed": 0}
     statements = batches = 0

@@ -19,7 +19,7 @@ def _is_url(s: str) -> bool:
     return s.lower().startswith(("http://", "https://"))
 
 
-def _load_summary(summary: str | Document, fetcher: Fetcher, settings: Settings) -> tuple[Document, str | None]:
+def load_summary(summary: str | Document, fetcher: Fetcher, settings: Settings) -> tuple[Document, str | None]:
     """The summary as a Document, and its raw HTML when it has one."""
     if isinstance(summary, Document):
         return summary, None
@@ -45,7 +45,6 @@ def check(summary: str | Document, source_url: str | None = None, settings: Sett
     """Check ``summary`` (a path, '-', a URL or a Document) against the original it
     cites, or against ``source_url`` when given.  Returns a Report whose
     ``retrieval`` says how the original was obtained, or why it was not."""
-    from ..clean import clean_summary
     from ..pipeline import get_engine
     from .cache import PageCache
 
@@ -55,17 +54,8 @@ def check(summary: str | Document, source_url: str | None = None, settings: Sett
         raise InputError("--offline needs the page cache (it is turned off)")
     fetcher = Fetcher(settings, cache)
     try:
-        summary_doc, html = _load_summary(summary, fetcher, settings)
-        cleaned = clean_summary(summary_doc)
-        chosen, others = find_source(cleaned, html, summary_doc.url)
-        url, found_by, candidates = None, None, ()
-        if source_url:
-            url, found_by = source_url.strip(), "--source"
-            cited = ([chosen] if chosen else []) + others
-            candidates = tuple(c.url for c in cited if normalize_url(c.url) != normalize_url(url))
-        elif chosen is not None:
-            url, found_by = chosen.url, chosen.kind
-            candidates = tuple(c.url for c in others)
+        summary_doc, html = load_summary(summary, fetcher, settings)
+        url, found_by, candidates = choose_source(summary_doc, html, source_url)
         if url is None:
             retrieval = Retrieval(requested_url=None, status="no_source",
                                   message="the summary does not say which original it summarizes; "
@@ -78,10 +68,27 @@ def check(summary: str | Document, source_url: str | None = None, settings: Sett
         fetcher.close()
         if cache is not None:
             cache.close()
-    return get_engine(_engine_settings(settings)).compare(summary_doc, source_doc, retrieval=retrieval)
+    return get_engine(engine_settings(settings)).compare(summary_doc, source_doc, retrieval=retrieval)
 
 
-def _engine_settings(settings: Settings) -> Settings:
+def choose_source(summary_doc: Document, html: str | None,
+                  given_url: str | None = None) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Which original to retrieve: (url, found_by, other candidates).  A URL the
+    user gave wins, and the summary's own citations are listed beside it;
+    otherwise the best citation by find_source's documented rule."""
+    from ..clean import clean_summary
+
+    chosen, others = find_source(clean_summary(summary_doc), html, summary_doc.url)
+    if given_url:
+        url = given_url.strip()
+        cited = ([chosen] if chosen else []) + others
+        return url, "--source", tuple(c.url for c in cited if normalize_url(c.url) != normalize_url(url))
+    if chosen is not None:
+        return chosen.url, chosen.kind, tuple(c.url for c in others)
+    return None, None, ()
+
+
+def engine_settings(settings: Settings) -> Settings:
     """The engine is cached per Settings: retrieval-only fields must not make a new
     one (and reload models) for every --timeout or --cache value."""
     defaults = Settings()
