@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "eval" / "frank-valid.jsonl"))
     ap.add_argument("--pairs", type=int, default=120)
     ap.add_argument("--no-checker", action="store_true")
+    ap.add_argument("--encoder", default="minilm", choices=["minilm", "onnx"])
     args = ap.parse_args()
 
     from provenance.clean import clean_summary
@@ -39,7 +40,7 @@ def main() -> None:
 
     rows = [json.loads(line) for line in open(args.data)][: args.pairs]
     pairs = [Pair(Document(r["summary"]), Document(r["source"]), id=r["id"]) for r in rows]
-    engine = get_engine(Settings(use_checker=not args.no_checker))
+    engine = get_engine(Settings(use_checker=not args.no_checker, encoder=args.encoder))
     engine.compare(pairs[0].summary, pairs[0].source)  # load every model once
 
     # The raw encoder on the same sentences (deduplicated per chunk of 32 pairs, as the engine does).
@@ -84,7 +85,7 @@ def main() -> None:
         times.append(time.perf_counter() - t0)
     print(f"warm single compare, {len(source.split())}-word source: median {statistics.median(times):.2f}s "
           f"(min {min(times):.2f}s)")
-    print(f"checker: {'on' if engine.checker is not None else 'off'}")
+    print(f"encoder: {engine.encoder.name}; checker: {'on' if engine.checker is not None else 'off'}")
 
 
 if __name__ == "__main__":

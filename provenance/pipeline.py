@@ -116,7 +116,17 @@ class Engine:
             alignments.append(align(p.summary.statements, s_vecs, p.source_sentences, src_vecs,
                                     p.pair.source.text, self.settings.top_k))
 
-        indexes = [SourceIndex(p.pair.source.text) if p.pair.source is not None else None for p in prepared]
+        # One index per distinct source: an aggregator's summaries often share an original.
+        by_text: dict[str, SourceIndex] = {}
+        indexes: list[SourceIndex | None] = []
+        for p in prepared:
+            if p.pair.source is None:
+                indexes.append(None)
+                continue
+            text = p.pair.source.text
+            if text not in by_text:
+                by_text[text] = SourceIndex(text)
+            indexes.append(by_text[text])
 
         # NER over statements (true-cased when the summary is lower-cased) and best evidence, in one pipe.
         ner_texts: list[str] = []
