@@ -2,22 +2,22 @@
 
 The model loads once; pairs go through the engine in chunks so the encoder
 sees many sentences per call.  The output file is written to a temporary file
-beside the target and renamed at the end: an interrupted run leaves no
-half-written results.
+beside the target and renamed at the end (report.atomic_file): an interrupted
+run leaves no half-written results.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import InputError
 from .pipeline import Pair, get_engine
 from .records import Document
+from .report import atomic_file
 from .settings import Settings
 
 
@@ -89,40 +89,28 @@ def run_batch(path: str, output: str, settings: Settings, chunk: int = 32, quiet
     problems: list[str] = []
     total = _count_lines(path)
     flagged = False
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = Path(output).parent
     if not directory.is_dir():
         raise InputError(f"output directory does not exist: {directory}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     console = Console(stderr=True)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out, Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, disable=quiet,
-        ) as progress:
-            task = progress.add_task("comparing", total=total, rate="")
-            done = 0
-            import time
+    with atomic_file(output) as out, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, disable=quiet,
+    ) as progress:
+        task = progress.add_task("comparing", total=total, rate="")
+        done = 0
+        t0 = time.perf_counter()
 
-            t0 = time.perf_counter()
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            rate = done / max(1e-9, time.perf_counter() - t0)
+            progress.update(task, advance=n, rate=f"{rate:.1f} pairs/s")
 
-            def advance(n: int) -> None:
-                nonlocal done
-                done += n
-                rate = done / max(1e-9, time.perf_counter() - t0)
-                progress.update(task, advance=n, rate=f"{rate:.1f} pairs/s")
-
-            for report in engine.stream(read_pairs(path, settings.max_input_bytes, problems), chunk, advance):
-                out.write(render_line(report) + "\n")
-                if fail_on and any(v.label.value in fail_on for v in report.verdicts):
-                    flagged = True
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        for report in engine.stream(read_pairs(path, settings.max_input_bytes, problems), chunk, advance):
+            out.write(render_line(report) + "\n")
+            if fail_on and any(v.label.value in fail_on for v in report.verdicts):
+                flagged = True
     for problem in problems:
         console.print(f"provenance: skipped {problem}", highlight=False, markup=False)
     return flagged

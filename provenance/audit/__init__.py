@@ -84,7 +84,8 @@ def audit(input: str, out_dir: str | Path, settings: "Settings", *, source_colum
     from ..errors import InputError
     from ..report import audit_html, audit_json
     from .aggregate import aggregate, worst_items
-    from .exports import atomic, write_csv, write_item_reports, write_jsonl
+    from ..report import atomic_file
+    from .exports import write_csv, write_item_reports, write_jsonl
     from .runner import run_audit
     from .store import ResultStore
 
@@ -124,9 +125,9 @@ def audit(input: str, out_dir: str | Path, settings: "Settings", *, source_colum
         worst = [replace(w, html=quote(Path(os.path.relpath(written[w.id], paths["html"].parent)).as_posix()))
                  if w.id in written else w for w in worst]
         agg = aggregate(store, worst=worst, run=stats)
-        with atomic(paths["json"]) as fh:
+        with atomic_file(paths["json"]) as fh:
             fh.write(audit_json.render(agg))
-        with atomic(paths["html"]) as fh:
+        with atomic_file(paths["html"]) as fh:
             fh.write(audit_html.render(agg))
         outputs += [(k, paths[k]) for k in ("jsonl", "csv", "json", "html")]
         outputs += [("report", p) for p in written.values()]

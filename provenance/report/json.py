@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..records import Change, Evidence, Furniture, Notice, Report, Retrieval, Verdict
+from ..records import (Change, Document, Evidence, Furniture, Label, Notice, Report, Retrieval, Sentence, Summary,
+                       Verdict)
 
 FORMAT_VERSION = "1.0"
 
@@ -79,3 +80,35 @@ def render(report: Report) -> str:
 def render_line(report: Report) -> str:
     """One compact JSON line (batch output)."""
     return json.dumps(to_dict(report), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_dict(d: dict) -> Report:
+    """The inverse of ``to_dict``: a JSON report back into a Report, to render it again
+    (audit's per-item HTML reports, the renderers' frozen test fixtures)."""
+    s = d["summary"]
+    summary_doc = Document(s["text"], origin=s["origin"], kind=s["kind"], title=s["title"], url=s["url"])
+    verdicts = []
+    for st in d["statements"]:
+        sentence = Sentence(st["index"], st["start"], st["end"], st["text"])
+        evidence = tuple(Evidence(e["start"], e["end"], e["text"], tuple(e["sentences"]), e["score"], e["semantic"],
+                                  e["lexical"]) for e in st["evidence"])
+        changes = tuple(Change(c["kind"], c["summary_text"], c["source_text"], c["summary_start"], c["summary_end"],
+                               c["source_start"], c["source_end"], c["explanation"]) for c in st["changes"])
+        verdicts.append(Verdict(sentence, Label(st["label"]), st["confidence"], tuple(st["reasons"]), evidence,
+                                changes))
+    furniture = tuple(Furniture(f["kind"], f["start"], f["end"], f["text"], f["url"]) for f in s["furniture"])
+    notices = tuple(Notice(n["code"], n["message"], n["start"], n["end"]) for n in d["notices"])
+    # The report's notices already include the summary's own (pipeline.py): keep them once, on the report.
+    summary = Summary(summary_doc, tuple(v.statement for v in verdicts), furniture, (), tuple(s["cited_urls"]))
+    src = d["source"]
+    source = None if src is None else Document(src["text"], origin=src["origin"], kind=src["kind"],
+                                               title=src["title"], author=src["author"], date=src["date"],
+                                               url=src["url"])
+    r = d["retrieval"]
+    retrieval = None if r is None else Retrieval(
+        requested_url=r["requested_url"], status=r["status"], final_url=r["final_url"], http_status=r["http_status"],
+        from_cache=r["from_cache"], archive_url=r["archive_url"], archive_timestamp=r["archive_timestamp"],
+        message=r["message"], candidates=tuple(r["candidates"]), retrieved_at=r["retrieved_at"],
+        found_by=r["found_by"], original_status=r["original_status"])
+    return Report(summary=summary, source=source, verdicts=tuple(verdicts), notices=notices, retrieval=retrieval,
+                  id=d.get("id"), checked_at=d.get("checked_at"))
