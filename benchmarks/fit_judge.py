@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from provenance.evaluate import balanced_accuracy, load_items, macro_f1  # noqa: E402
 from provenance.judge import FEATURES, decide  # noqa: E402
+from provenance.settings import Settings  # noqa: E402
 
 # Alignment above which an explicit changed detail makes a statement altered.  The
 # grid stops at 0.9: the rule is part of the product (a changed number in a matching
@@ -41,12 +42,11 @@ CACHE = ROOT / "benchmarks" / ".cache" / "features.jsonl"
 FILES = ("xsumfaith-dev.jsonl", "frank-valid.jsonl")
 
 
-def compute_features(eval_dir: Path, use_checker: bool) -> list[dict]:
+def compute_features(eval_dir: Path, use_checker: bool, nli_passages: int) -> list[dict]:
     from provenance.pipeline import Pair, get_engine
     from provenance.records import Document
-    from provenance.settings import Settings
 
-    engine = get_engine(Settings(use_checker=use_checker))
+    engine = get_engine(Settings(use_checker=use_checker, nli_passages=nli_passages))
     rows = []
     for name in FILES:
         items = load_items(eval_dir / name)
@@ -199,6 +199,8 @@ def main() -> None:
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
     ap.add_argument("--recompute", action="store_true", help="recompute features (after changing the engine)")
     ap.add_argument("--no-checker", action="store_true", help="fit without the consistency checker's features")
+    ap.add_argument("--nli-passages", type=int, default=Settings().nli_passages,
+                    help="evidence passages in the checker's premise (an experiment knob)")
     ap.add_argument("--dry-run", action="store_true", help="report CV numbers, do not write judge.json")
     ap.add_argument("--out", default=str(ROOT / "provenance" / "data" / "judge.json"))
     args = ap.parse_args()
@@ -208,7 +210,7 @@ def main() -> None:
     items_by_id = {it.id: it for items in items_by_file.values() for it in items}
     if args.recompute or not CACHE.exists():
         t0 = time.perf_counter()
-        rows = compute_features(eval_dir, use_checker=not args.no_checker)
+        rows = compute_features(eval_dir, use_checker=not args.no_checker, nli_passages=args.nli_passages)
         print(f"features: {len(rows)} statements in {time.perf_counter() - t0:.0f}s")
     else:
         rows = [json.loads(line) for line in open(CACHE)]
@@ -260,6 +262,7 @@ def main() -> None:
             "data": list(FILES),
             "statements": len(rows),
             "checker_features": not args.no_checker,
+            "nli_passages": args.nli_passages,
             "threshold_rule": "maximises the mean of the two files' summary-level balanced accuracy, "
                               "5-fold cross-validation grouped by source article",
             "cross_validated": res,

@@ -152,7 +152,7 @@ class Engine:
         for pi, als in enumerate(alignments):
             for ai, al in enumerate(als):
                 if al.best is not None:
-                    nli_inputs.append((al.best.text, al.statement.text))
+                    nli_inputs.append((self._premise(al), al.statement.text))
                     nli_keys.append((pi, ai))
         nli: dict[tuple[int, int], tuple[float, float, float]] = {}
         checker = self.checker if nli_inputs else None
@@ -164,6 +164,12 @@ class Engine:
         for pi, (p, als, index) in enumerate(zip(prepared, alignments, indexes)):
             reports.append(self._report(p, als, index, ents, nli, pi))
         return reports
+
+    def _premise(self, al) -> str:
+        """The checker's premise: the best ``nli_passages`` evidence passages, in
+        the source's order (a summary sentence often fuses two source sentences)."""
+        chosen = sorted(al.evidence[: self.settings.nli_passages], key=lambda e: e.start)
+        return " ".join(e.text for e in chosen)
 
     def _report(self, p: _Prepared, als, index, ents, nli, pi: int) -> Report:
         notices = list(p.summary.notices)

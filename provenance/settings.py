@@ -14,6 +14,9 @@ class Settings:
     # judging
     use_ner: bool = True
     use_checker: bool = True  # the trained consistency checker, when its model is shipped
+    # Evidence passages given to the checker as its premise: 2 beat 1 in the grouped CV
+    # (mean BAcc 0.734 vs 0.727; xsumfaith altered F1 0.224 vs 0.202).
+    nli_passages: int = 2
     encoder: str = "minilm"  # minilm (sentence-transformers) | hashing (tests, no model)
     batch_size: int = 64  # sentences per encoder call
     # retrieval (`check`): see README, "Retrieving the original"
