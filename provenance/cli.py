@@ -147,6 +147,27 @@ _common = [
 ]
 
 
+_retrieval = [
+    click.option("--no-archive", is_flag=True, help="Do not fall back to an Internet Archive copy."),
+    click.option("--allow-private", is_flag=True,
+                 help="Allow fetching from loopback, private and link-local addresses (refused by default)."),
+    click.option("--offline", is_flag=True, help="Use only the page cache; never the network."),
+    click.option("--refresh", is_flag=True, help="Refetch pages even when they are in the cache."),
+    click.option("--ignore-robots", is_flag=True, help="Fetch even where robots.txt disallows it."),
+    click.option("--cache", "cache", metavar="PATH", default=None,
+                 help="Page cache file (default: $PROVENANCE_CACHE or ~/.cache/provenance/pages.sqlite3)."),
+    click.option("--timeout", type=float, default=None, metavar="SECONDS",
+                 help="Wall-clock limit per fetch, redirects included (default 20)."),
+]
+
+
+def retrieval_options(fn: Callable) -> Callable:
+    """The fetching flags `check` and `audit` share."""
+    for option in reversed(_retrieval):
+        fn = option(fn)
+    return fn
+
+
 def common_options(fn: Callable) -> Callable:
     for option in reversed(_common):
         fn = option(fn)
@@ -252,16 +273,7 @@ def eval_(data: tuple[str, ...], limit: int | None, mistakes: int, json_out: str
 @click.argument("summary", metavar="SUMMARY")
 @click.option("--source", "source_url", metavar="URL",
               help="The original's URL (default: the one the summary cites).")
-@click.option("--no-archive", is_flag=True, help="Do not fall back to an Internet Archive copy.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow fetching from loopback, private and link-local addresses (refused by default).")
-@click.option("--offline", is_flag=True, help="Use only the page cache; never the network.")
-@click.option("--refresh", is_flag=True, help="Refetch pages even when they are in the cache.")
-@click.option("--ignore-robots", is_flag=True, help="Fetch even where robots.txt disallows it.")
-@click.option("--cache", "cache", metavar="PATH", default=None,
-              help="Page cache file (default: $PROVENANCE_CACHE or ~/.cache/provenance/pages.sqlite3).")
-@click.option("--timeout", type=float, default=None, metavar="SECONDS",
-              help="Wall-clock limit per fetch, redirects included (default 20).")
+@retrieval_options
 @common_options
 @handle_errors
 def check(summary: str, source_url: str | None, no_archive: bool, allow_private: bool, offline: bool,
@@ -327,16 +339,7 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
 @click.option("--fail-on", multiple=True, metavar="LABELS",
               help="Exit 1 if any statement of the audit has one of these labels.")
 @click.option("--no-checker", is_flag=True, help="Do not use the trained consistency checker.")
-@click.option("--no-archive", is_flag=True, help="Do not fall back to an Internet Archive copy.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow fetching from loopback, private and link-local addresses (refused by default).")
-@click.option("--offline", is_flag=True, help="Use only the page cache; never the network.")
-@click.option("--refresh", is_flag=True, help="Refetch pages even when they are in the cache.")
-@click.option("--ignore-robots", is_flag=True, help="Fetch even where robots.txt disallows it.")
-@click.option("--cache", "cache", metavar="PATH", default=None,
-              help="Page cache file (default: $PROVENANCE_CACHE or ~/.cache/provenance/pages.sqlite3).")
-@click.option("--timeout", type=float, default=None, metavar="SECONDS",
-              help="Wall-clock limit per fetch, redirects included (default 20).")
+@retrieval_options
 @click.option("--encoder", type=click.Choice(["minilm", "onnx", "hashing"]), default="minilm", hidden=True)
 @handle_errors
 def audit(input_: str, output: str, source_column: str | None, summary_column: str | None, concurrency: int,
