@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import InputError
@@ -19,6 +19,27 @@ from .pipeline import Pair, get_engine
 from .records import Document
 from .report import atomic_file
 from .settings import Settings
+
+
+def json_objects(lines: Iterable[str], problems: list[str],
+                 max_bytes: int | None = None) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each JSON-object line; blank lines are skipped and
+    bad ones described in ``problems`` (shared by `batch` and `audit`)."""
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if max_bytes is not None and len(line) > max_bytes:
+            problems.append(f"line {lineno}: too large ({len(line) / 1e6:.1f} MB)")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"line {lineno}: expected a JSON object")
+            continue
+        yield lineno, obj
 
 
 def _check_input(path: str) -> None:
@@ -40,20 +61,7 @@ def read_pairs(path: str, max_bytes: int, problems: list[str]) -> Iterator[Pair]
     seen: set[str] = set()
     with fh:
         try:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                if len(line) > max_bytes:
-                    problems.append(f"line {lineno}: too large ({len(line) / 1e6:.1f} MB)")
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problems.append(f"line {lineno}: not valid JSON ({exc.msg})")
-                    continue
-                if not isinstance(obj, dict):
-                    problems.append(f"line {lineno}: expected a JSON object")
-                    continue
+            for lineno, obj in json_objects(fh, problems, max_bytes):
                 missing = [k for k in ("summary", "source") if not isinstance(obj.get(k), str) or not obj[k].strip()]
                 if missing:
                     problems.append(f"line {lineno}: missing or empty {', '.join(missing)}")

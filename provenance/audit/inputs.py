@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,18 +169,10 @@ def _pick(row: dict, lineno: int, problems: list[str], source_column: str | None
 
 def _jsonl_items(text: str, problems: list[str], source_column: str | None,
                  summary_column: str | None) -> list[AuditItem]:
+    from ..batch import json_objects
+
     out = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {lineno}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            problems.append(f"line {lineno}: expected a JSON object")
-            continue
+    for lineno, obj in json_objects(text.splitlines(), problems):
         item = _pick(obj, lineno, problems, source_column, summary_column)
         if item is not None:
             out.append(item)
