@@ -74,7 +74,9 @@ def render(report: Report, console: Console) -> None:
                                             (c.summary_text, "red")))
         if v.evidence:
             e = v.evidence[0]
-            console.print(Text.assemble(("    source ", "dim"), (f"[{e.score:.2f}] ", "dim"), (_clip(e.text), "italic")))
+            # For an invented statement the best passage does not back it: say "closest".
+            lead = "    closest in source " if v.label is Label.INVENTED else "    source "
+            console.print(Text.assemble((lead, "dim"), (f"[{e.score:.2f}] ", "dim"), (_clip(e.text), "italic")))
         elif v.reasons:
             console.print(Text("    " + escape(v.reasons[0]), style="dim"))
     if report.summary.furniture:
