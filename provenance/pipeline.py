@@ -40,8 +40,8 @@ class _Prepared:
     source_sentences: tuple[Sentence, ...]
 
 
-def _entities(doc, offset_in_doc: int = 0) -> list[Entity]:
-    return [Entity(e.start_char - offset_in_doc, e.end_char - offset_in_doc, e.text, e.label_) for e in doc.ents]
+def _entities(doc) -> list[Entity]:
+    return [Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
 
 
 class Engine:

@@ -53,11 +53,3 @@ def stem(word: str) -> str:
                 w += "y"
             break
     return w
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
-
-
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in content_words(text)}

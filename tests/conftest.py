@@ -31,6 +31,19 @@ def real_engine():
     return get_engine(Settings())
 
 
+def _load_report_fixtures():
+    """tests/fixtures/report/reports.py (not a package): the renderers' frozen reports."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("report_fixtures", ROOT / "tests" / "fixtures" / "report" / "reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+report_fixtures = _load_report_fixtures()
+
+
 def sample_names() -> list[str]:
     return sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.json").exists())
 

@@ -6,7 +6,6 @@ machine without chromium; with CI set, a missing browser is a failure."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -18,9 +17,7 @@ from provenance.report import html
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("report_fixtures", HERE / "fixtures" / "report" / "reports.py")
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
+from conftest import report_fixtures as fixtures  # noqa: E402
 
 
 def find_chromium() -> str | None:

@@ -47,25 +47,9 @@ EDIT_CASES = [
 
 
 def run_edit(name, doc, rng):
-    if name == "number":
-        return synth.edit_number(doc, rng)
-    if name == "unit":
-        return synth.edit_unit(doc, rng)
-    if name == "date":
-        return synth.edit_date(doc, rng)
-    if name == "entity":
-        return synth.edit_entity(doc, rng, ARTICLE_ENTS)
-    if name == "swap_args":
-        return synth.edit_swap_args(doc, rng)
-    if name == "negation":
-        return synth.edit_negation(doc, rng)
-    if name == "antonym":
-        return synth.edit_antonym(doc, rng)
-    if name == "hedge":
-        return synth.edit_hedge(doc, rng)
-    if name == "quote_speaker":
-        return synth.edit_quote_speaker(doc, rng, ARTICLE_ENTS)
-    raise AssertionError(name)
+    """synth.edit_<name>; the entity and quote edits also take the article's entities."""
+    edit = getattr(synth, f"edit_{name}")
+    return edit(doc, rng, ARTICLE_ENTS) if name in ("entity", "quote_speaker") else edit(doc, rng)
 
 
 @pytest.mark.parametrize("name,sentence,vanish,appear", EDIT_CASES, ids=[c[0] for c in EDIT_CASES])

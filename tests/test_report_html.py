@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -26,13 +25,9 @@ GOLDEN = HERE / "golden"
 ROOT = HERE.parent
 REGEN = os.environ.get("PROVENANCE_REGEN_GOLDEN") == "1"
 
-_spec = importlib.util.spec_from_file_location("report_fixtures", HERE / "fixtures" / "report" / "reports.py")
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
+from conftest import report_fixtures as fixtures  # noqa: E402
 
-CASES = {**{n: (lambda n=n: fixtures.load(n)) for n in fixtures.sample_names()},
-         "handmade-altered": fixtures.altered_report, "handmade-unavailable": fixtures.unavailable_report,
-         "handmade-hostile": fixtures.hostile_report}
+CASES = fixtures.cases()
 VOLATILE_FACTS = {"Checked", "Retrieved"}
 
 

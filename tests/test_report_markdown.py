@@ -5,7 +5,6 @@ Regenerate the goldens on purpose with PROVENANCE_REGEN_GOLDEN=1 and review the 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -21,14 +20,9 @@ GOLDEN = HERE / "golden"
 ROOT = HERE.parent
 REGEN = os.environ.get("PROVENANCE_REGEN_GOLDEN") == "1"
 
-_spec = importlib.util.spec_from_file_location("report_fixtures", HERE / "fixtures" / "report" / "reports.py")
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
+from conftest import report_fixtures as fixtures  # noqa: E402
 
-# name -> Report factory: the frozen engine reports of the samples, plus hand-built cases.
-CASES = {**{n: (lambda n=n: fixtures.load(n)) for n in fixtures.sample_names()},
-         "handmade-altered": fixtures.altered_report, "handmade-unavailable": fixtures.unavailable_report,
-         "handmade-hostile": fixtures.hostile_report}
+CASES = fixtures.cases()
 
 # Dates and versions change from run to run; goldens keep a placeholder.
 _VOLATILE = re.compile(r"^(- \*\*(?:Checked|Retrieved):\*\* ).*$", re.M)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from ..records import Label, Report
@@ -84,12 +83,3 @@ def render(report: Report, console: Console) -> None:
         for f in report.summary.furniture:
             kinds[f.kind] = kinds.get(f.kind, 0) + 1
         console.print(Text("Not judged (furniture): " + ", ".join(f"{k} {n}" for k, n in kinds.items()), style="dim"))
-
-
-def render_table(rows: list[tuple[str, str, str]], console: Console, title: str) -> None:
-    table = Table(title=title)
-    for col in ("id", "verdict", "counts"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)

@@ -5,7 +5,6 @@ Every failure is an InputError with a one-line message; nothing here prints.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -98,7 +97,3 @@ def read_input(path: str, max_bytes: int, role: str = "input") -> tuple[Document
     if not doc.text.strip():
         raise InputError(f"{role} is empty (no text found): {origin}")
     return doc, html
-
-
-def is_readable_path(path: str) -> bool:
-    return path == "-" or os.path.exists(path)
